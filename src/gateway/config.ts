@@ -81,8 +81,8 @@ export interface RateClassConfig {
   points: number;
   /** Window in seconds. */
   duration: number;
-  /** Second, shorter window that bounds the burst at a window boundary. */
-  burst: { points: number; duration: number } | undefined;
+  /** GCRA: how many requests may pass at once (default `points`); the sustained rate stays points/duration. */
+  burst: number;
   by: Array<'agent' | 'person' | 'route' | 'ip' | 'apiKey'>;
 }
 
@@ -156,13 +156,10 @@ function rateClasses(raw: unknown): Record<string, RateClassConfig> {
     rejectUnknown(r, p, ['points', 'duration', 'burst', 'by']);
     const by = strList(r, 'by', `${p}.`, ['agent']);
     for (const b of by) if (!(BY as readonly string[]).includes(b)) throw new ConfigError(`${p}.by`, `unknown key ${JSON.stringify(b)} (expected ${BY.join(', ')})`);
-    let burst: RateClassConfig['burst'];
-    if (r.burst !== undefined) {
-      const b = section(r.burst, `${p}.burst`);
-      rejectUnknown(b, `${p}.burst`, ['points', 'duration']);
-      burst = { points: int(b, 'points', `${p}.burst.`, 1, 1), duration: int(b, 'duration', `${p}.burst.`, 1, 1, 86_400) };
-    }
-    out[name] = { points: int(r, 'points', `${p}.`, 100, 1), duration: int(r, 'duration', `${p}.`, 1, 1, 86_400), burst, by: by as RateClassConfig['by'] };
+    const points = int(r, 'points', `${p}.`, 100, 1);
+    if (r.burst !== null && typeof r.burst === 'object') throw new ConfigError(`${p}.burst`, 'must be an integer (how many requests may pass at once); the old {points, duration} window form is gone — rate limits are GCRA now, see docs/gateway.md');
+    const burst = int(r, 'burst', `${p}.`, points, 1, points * 1000);
+    out[name] = { points, duration: int(r, 'duration', `${p}.`, 1, 1, 86_400), burst, by: by as RateClassConfig['by'] };
   }
   return out;
 }

@@ -1,74 +1,80 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../platform/logger.ts';
 import type { RateClassConfig } from './config.ts';
+import { gcraClass, gcraDecision, MemoryGcra, type GcraClass, type RateDecision } from './gcra.ts';
+import { redisGcra } from './gcra-redis.ts';
 
-// One limiter per rate class (plus an optional shorter burst window), in memory or in
-// Redis (atomic Lua check-and-consume, shared by every gateway process). When Redis is
-// unreachable each process keeps limiting with a local in-memory limiter (fail-open to
-// a per-process limit, never to no limit) and logs an error at most every 10 s.
+export type { RateDecision } from './gcra.ts';
 
-export interface RateDecision {
-  allowed: boolean;
-  className: string;
-  limit: number;
-  window: number;
-  remaining: number;
-  /** Seconds until the window resets. */
-  reset: number;
+// One GCRA limiter per rate class (see gcra.ts), in memory or in Redis (an atomic Lua
+// script on the server's clock, shared by every gateway process). When Redis is not
+// ready, errors or times out, each process keeps limiting with its local in-memory GCRA
+// of the same class (fail-open to a per-process limit, never to no limit) and logs an
+// error at most every 10 s. Without Redis, consume() is synchronous and allocates only
+// the decision.
+
+export interface RateLimitersOptions {
+  redis: Redis | undefined;
+  log: Logger;
+  /** Redis key prefix; keys are `<prefix>:<class>:<key>`. */
+  prefix?: string;
+  /** Clock of the in-memory limiters, ms (tests step it); Redis uses its own TIME. */
+  now?: () => number;
+  /** Longest wait for the Redis script before falling back to the local limit. */
+  redisTimeoutMs?: number;
 }
 
-interface ClassLimiters { cfg: RateClassConfig; main: RateLimiterAbstract; burst: RateLimiterAbstract | undefined }
+interface ClassLimiter { gcra: GcraClass; local: MemoryGcra; redisPrefix: string }
+
+const WARN_EVERY_MS = 10_000;
 
 export class RateLimiters {
-  readonly #classes = new Map<string, ClassLimiters>();
+  readonly #classes = new Map<string, ClassLimiter>();
   readonly #redis: Redis | undefined;
   readonly #log: Logger;
-  #lastWarn = 0;
+  readonly #now: () => number;
+  readonly #timeoutMs: number;
+  #lastWarn = -Infinity;
 
-  constructor(classes: Record<string, RateClassConfig>, opts: { redis: Redis | undefined; log: Logger; prefix?: string }) {
+  constructor(classes: Record<string, RateClassConfig>, opts: RateLimitersOptions) {
     this.#redis = opts.redis;
     this.#log = opts.log;
+    this.#now = opts.now ?? Date.now;
+    this.#timeoutMs = opts.redisTimeoutMs ?? 500;
     const prefix = opts.prefix ?? 'deputy:rl';
     for (const [name, cfg] of Object.entries(classes)) {
-      this.#classes.set(name, {
-        cfg,
-        main: this.#make(`${prefix}:${name}`, cfg.points, cfg.duration),
-        burst: cfg.burst ? this.#make(`${prefix}:${name}:burst`, cfg.burst.points, cfg.burst.duration) : undefined,
-      });
+      const gcra = gcraClass(name, cfg.points, cfg.duration, cfg.burst);
+      this.#classes.set(name, { gcra, local: new MemoryGcra(gcra), redisPrefix: `${prefix}:${name}:` });
     }
   }
 
-  #make(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
-    const local = new RateLimiterMemory({ keyPrefix, points, duration });
-    if (!this.#redis) return local;
-    return new RateLimiterRedis({ storeClient: this.#redis, keyPrefix, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: local });
+  /** Check-and-consume one request; synchronous (a decision) without Redis. */
+  consume(className: string, key: string): RateDecision | Promise<RateDecision> {
+    const c = this.#classes.get(className);
+    if (!c) throw new Error(`unknown rate class ${JSON.stringify(className)}`);
+    const redis = this.#redis;
+    if (!redis) return this.#local(c, key);
+    if (redis.status !== 'ready') {
+      this.#warn({ redisStatus: redis.status });
+      return this.#local(c, key);
+    }
+    return redisGcra(redis, c.redisPrefix + key, c.gcra.interval, c.gcra.tolerance, this.#timeoutMs).then(
+      (r) => gcraDecision(c.gcra, r.allowed, r.debt),
+      (err: unknown) => {
+        this.#warn({ redisStatus: redis.status, err });
+        return this.#local(c, key);
+      },
+    );
   }
 
-  #warnIfDegraded(): void {
-    if (!this.#redis || this.#redis.status === 'ready') return;
+  #local(c: ClassLimiter, key: string): RateDecision {
+    return c.local.consume(key, Math.round(this.#now() * 1000));
+  }
+
+  #warn(fields: Record<string, unknown>): void {
     const now = Date.now();
-    if (now - this.#lastWarn < 10_000) return;
+    if (now - this.#lastWarn < WARN_EVERY_MS) return;
     this.#lastWarn = now;
-    this.#log.error({ redisStatus: this.#redis.status }, 'gateway: Redis unavailable — rate limits fall back to per-process in-memory limiters (fail-open to a local limit)');
-  }
-
-  async consume(className: string, key: string): Promise<RateDecision> {
-    const c = this.#classes.get(className)!;
-    this.#warnIfDegraded();
-    const base = { className, limit: c.cfg.points, window: c.cfg.duration };
-    const burst = c.burst ? await settle(c.burst.consume(key)) : undefined;
-    if (burst && !burst.ok) return { ...base, allowed: false, remaining: 0, reset: Math.ceil(burst.res.msBeforeNext / 1000) };
-    const main = await settle(c.main.consume(key));
-    return { ...base, allowed: main.ok, remaining: main.res.remainingPoints, reset: Math.ceil(main.res.msBeforeNext / 1000) };
-  }
-}
-
-async function settle(p: Promise<RateLimiterRes>): Promise<{ ok: boolean; res: RateLimiterRes }> {
-  try {
-    return { ok: true, res: await p };
-  } catch (err) {
-    if (err instanceof RateLimiterRes) return { ok: false, res: err };
-    throw err;
+    this.#log.error(fields, 'gateway: Redis unavailable — rate limits fall back to per-process in-memory limiters (fail-open to a local limit)');
   }
 }

@@ -16,7 +16,7 @@ describe('rate limits in memory', () => {
     issuer = await startIssuer();
     up = await startUpstream();
     gw = await startGateway(gatewayConfig(issuer, up, [...routes, { id: 'b', path: '/rest/V1/burst', upstream: 'shop', rateLimit: 'bursty' }], {
-      rateLimits: { tight: { points: 5, duration: 60, by: ['agent'] }, bursty: { points: 100, duration: 60, burst: { points: 3, duration: 10 }, by: ['person'] }, vip: { points: 8, duration: 60, by: ['agent'] } },
+      rateLimits: { tight: { points: 5, duration: 60, by: ['agent'] }, bursty: { points: 100, duration: 60, burst: 3, by: ['person'] }, vip: { points: 8, duration: 60, by: ['agent'] } },
       clients: { 'agent-vip': { rateLimit: 'vip' } },
     }));
   });
@@ -29,9 +29,10 @@ describe('rate limits in memory', () => {
     const denied = rs.filter((r) => r.status === 429);
     assert.equal(denied.length, 15);
     const d = denied[0]!;
-    assert.match(String(d.headers['retry-after']), /^([1-9]|[1-5]\d|60)$/);
+    // GCRA, 5 per 60 s: one more request passes 12 s after the burst, the bucket is full after 60 s.
+    assert.match(String(d.headers['retry-after']), /^(11|12)$/);
     assert.equal(d.headers['ratelimit-policy'], '"tight";q=5;w=60');
-    assert.match(String(d.headers.ratelimit), /^"tight";r=0;t=\d+$/);
+    assert.match(String(d.headers.ratelimit), /^"tight";r=0;t=(59|60)$/);
     assert.deepEqual(d.json(), { message: 'Too many requests; retry later.', parameters: [] });
     const ok = rs.find((r) => r.status === 200)!;
     assert.match(String(ok.headers.ratelimit), /^"tight";r=[0-4];t=\d+$/);
@@ -45,14 +46,18 @@ describe('rate limits in memory', () => {
     assert.equal(rs.filter((r) => r.status === 200).length, 8);
   });
 
-  it('a burst window bounds the boundary burst', async () => {
+  it('burst below points bounds how many pass at once', async () => {
     const t = await issuer.token({ sub: 'person-1' });
     const rs = await Promise.all(Array.from({ length: 6 }, () => call(`${gw.url}/rest/V1/burst`, { headers: bearer(t) })));
     assert.equal(rs.filter((r) => r.status === 200).length, 3);
+    // T = 0.6 s: the next request passes within a second.
+    const d = rs.find((r) => r.status === 429)!;
+    assert.equal(d.headers['retry-after'], '1');
+    assert.equal(d.headers['ratelimit-policy'], '"bursty";q=100;w=60');
   });
 });
 
-describe('rate limits in Redis across two gateways', async () => {
+describe('rate limits in Redis across two in-process gateways', async () => {
   const redis = await redisOrSkip();
   let issuer: Issuer; let up: Upstream; let a: Gateway; let b: Gateway;
   const prefix = `deputy:test:${randomBytes(4).toString('hex')}`;
@@ -66,7 +71,7 @@ describe('rate limits in Redis across two gateways', async () => {
   });
   after(async () => { if ('skip' in redis) return; await a.close(); await b.close(); await up.close(); await issuer.close(); });
 
-  it('30 concurrent requests split over two processes allow exactly 7', { skip: 'skip' in redis ? redis.skip : false }, async () => {
+  it('30 concurrent requests split over two gateways allow exactly 7', { skip: 'skip' in redis ? redis.skip : false }, async () => {
     const t = await issuer.token({ client_id: 'agent-shared' });
     const rs = await Promise.all(Array.from({ length: 30 }, (_, i) => call(`${(i % 2 ? a : b).url}/rest/V1/products`, { headers: bearer(t) })));
     assert.equal(rs.filter((r) => r.status === 200).length, 7);
@@ -80,7 +85,7 @@ describe('rate limits when Redis is down', () => {
     const log = pino({ level: 'error' }, new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
     const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
-      const limiters = new RateLimiters({ c: { points: 3, duration: 60, burst: undefined, by: ['agent'] } }, { redis: dead, log });
+      const limiters = new RateLimiters({ c: { points: 3, duration: 60, burst: 3, by: ['agent'] } }, { redis: dead, log });
       const ds = await Promise.all(Array.from({ length: 5 }, () => limiters.consume('c', 'k')));
       assert.deepEqual(ds.map((d) => d.allowed), [true, true, true, false, false]);
       assert.equal(lines.length, 1);

@@ -17,7 +17,7 @@ describe('gateway config: Magento keys', () => {
     const token = g.routes.find((r) => r.id === 'magento-customer-token')!;
     assert.deepEqual([token.upstream, token.methods, token.rateLimit, token.forwardAuthorization, token.filters], ['auth', ['POST'], ['magento-token'], false, ['ip-filter', 'size-limit', 'rate-limit', 'request-transform', 'forward']]);
     assert.equal(g.routes.find((r) => r.id === 'oauth1-access-token')!.forwardAuthorization, true);
-    assert.deepEqual(g.rateLimits['magento-token'], { points: 30, duration: 60, burst: undefined, by: ['ip'] });
+    assert.deepEqual(g.rateLimits['magento-token'], { points: 30, duration: 60, burst: 30, by: ['ip'] });
     assert.equal(g.upstreams.auth!.url, 'http://127.0.0.1:4000');
     assert.deepEqual(g.session, { enabled: true, origins: [] });
     assert.equal(g.publicBaseUrl, undefined);
