@@ -9,8 +9,10 @@ import type { Redis } from 'ioredis';
 // KEYS[1] the key; ARGV[1] T (µs); ARGV[2] tau (µs). Returns {allowed 0|1, debt µs}:
 // the debt (TAT − now) after the request. TATs are integer µs, written with %.0f because
 // Lua's tostring keeps only 14 significant digits. PX expiry = the debt, so an idle key
-// disappears when its bucket is full again.
+// disappears when its bucket is full again. replicate_commands lets Redis < 5 accept a
+// write after TIME (effects replication is the default from Redis 5 on).
 export const GCRA_SCRIPT = `
+if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
