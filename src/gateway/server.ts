@@ -70,7 +70,7 @@ export async function createGatewayServer(rt: Runtime, opts: GatewayServerOption
   await revocations.start();
   if (rt.redis) await redisReady(rt.redis, log);
 
-  const app = createHttpServer({ log, name: 'gateway', bodyLimit: rt.config.bodyLimit, readiness: [async () => jwks.loaded] });
+  const app = createHttpServer({ log, name: 'gateway', bodyLimit: rt.config.bodyLimit, readiness: [async () => jwks.loaded], requestLogger: false });
   // The gateway forwards bodies as bytes; only forced body parameters parse JSON.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

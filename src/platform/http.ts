@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from './logger.ts';
 import { OAuthError, Problem } from './errors.ts';
@@ -16,6 +16,12 @@ export interface HttpServerOptions {
   bodyLimit: number;
   /** Checks for /readyz; each resolves true when its dependency is usable. */
   readiness?: Array<() => Promise<boolean>>;
+  /**
+   * Give each request a child logger bound to its id (default true). The gateway turns it
+   * off: it logs the request id itself, and a pino child per request costs ≈ 2 % of its
+   * throughput.
+   */
+  requestLogger?: boolean;
 }
 
 /** RFC 6749 §5.2 / RFC 6750 error response. */
@@ -77,12 +83,14 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
     // Malformed URLs (bad percent-encoding) get the same problem+json as other client errors.
     frameworkErrors: (err, request, reply) => { handleError(err, request, reply); },
+    ...(opts.requestLogger === false ? { childLoggerFactory: (logger: FastifyBaseLogger) => logger } : {}),
   }) as unknown as FastifyInstance;
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem(404, 'Not Found', `no route for ${request.method} ${request.url.split('?')[0]}`)));
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // Callback style: an async hook costs a promise and a microtask on every response.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
-    return payload;
+    done(null, payload);
   });
   app.get('/healthz', async (_req, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok', role: opts.name }));
   app.get('/readyz', async (_req, reply) => {
