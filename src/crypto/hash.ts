@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 
 /** SHA-256 of a secret value, base64url; what the store keeps instead of the value. */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
+  // One-shot hash: half the cost of a Hash object, and the gateway hashes every token.
+  return hash('sha256', value, 'base64url');
 }
 
 /** Constant-time string comparison (lengths are compared on fixed-size digests). */
