@@ -20,6 +20,8 @@ function wrapStatement(stmt: StatementSync): SqliteStatement {
   };
 }
 
+const STATEMENT_CACHE_SIZE = 256;
+
 /** Kysely's SQLite dialect over Node's built-in `node:sqlite` (no native addon). */
 export function nodeSqliteDialect(file: string): { dialect: SqliteDialect; raw: DatabaseSync } {
   const raw = new DatabaseSync(file);
@@ -27,9 +29,20 @@ export function nodeSqliteDialect(file: string): { dialect: SqliteDialect; raw: 
   raw.exec('PRAGMA synchronous = NORMAL');
   raw.exec('PRAGMA busy_timeout = 5000');
   raw.exec('PRAGMA foreign_keys = ON');
+  // Kysely asks for a statement on every query; compiling the SQL each time costs more
+  // than running it for the small statements of the request path. Kysely's texts are
+  // parameterised, so a few hundred cover every query the code can build.
+  const cache = new Map<string, SqliteStatement>();
   const database: SqliteDatabase = {
-    close: () => raw.close(),
-    prepare: (sql) => wrapStatement(raw.prepare(sql)),
+    close: () => { cache.clear(); raw.close(); },
+    prepare: (sql) => {
+      let stmt = cache.get(sql);
+      if (stmt) return stmt;
+      stmt = wrapStatement(raw.prepare(sql));
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(sql, stmt);
+      return stmt;
+    },
   };
   return { dialect: new SqliteDialect({ database }), raw };
 }
