@@ -44,8 +44,8 @@ export async function handleGatewayRequest(env: HandlerEnv, request: FastifyRequ
     const ms = performance.now() - started;
     const routeId = route?.id ?? 'none';
     const p = ctx?.principal;
-    deps.metrics.requests.inc({ route: routeId, method: request.method, status, decision: decision ? 'deny' : 'allow' });
-    deps.metrics.latency.observe({ route: routeId }, ms / 1000);
+    deps.metrics.requests.inc(routeId, request.method, status, decision ? 'deny' : 'allow');
+    deps.metrics.latency.observe(routeId, ms / 1000);
     if (decision) deps.metrics.denials.inc(decision);
     rt.audit.record({
       time: epochSeconds(rt.clock), requestId: request.id, action: 'gateway.request', outcome: decision ? 'deny' : 'allow',
