@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { signCompact } from '../src/crypto/jws.ts';
 import { generator, loadGateway, probeLatency } from './gateway/load.ts';
-import { flag, freePort, median, startServer, type LoadResult, type Started } from './lib.ts';
+import { cpuSeconds, flag, freePort, median, startServer, type LoadResult, type Started } from './lib.ts';
 
 type Latency = Awaited<ReturnType<typeof probeLatency>>;
 
@@ -125,21 +125,26 @@ try {
   await expectStatus(`${deputy.info.url}${PATH}`, reused, 200);
   if (haproxy) { await expectStatus(`${haproxy.info.url}${PATH}`, undefined, 401); await expectStatus(`${haproxy.info.url}${PATH}`, `${reused.slice(0, -4)}AAAA`, 401); await expectStatus(`${haproxy.info.url}${PATH}`, reused, 200); }
 
-  const targets: Array<{ name: string; url: string; token?: string; tokenFile?: string }> = [
-    { name: 'direct', url: upstream.info.url },
-    { name: 'bare-proxy', url: bare.info.url },
-    ...(haproxy ? [{ name: 'haproxy-jwt', url: haproxy.info.url, token: reused }] : []),
-    { name: 'deputy-reused', url: deputy.info.url, token: reused },
-    { name: 'deputy-no-log', url: deputyQuiet.info.url, token: reused },
+  // `pid`: the process whose CPU time per request is reported (not for the cluster, whose
+  // workers are other processes).
+  const targets: Array<{ name: string; url: string; pid?: number; token?: string; tokenFile?: string }> = [
+    { name: 'direct', url: upstream.info.url, pid: upstream.child.pid },
+    { name: 'bare-proxy', url: bare.info.url, pid: bare.child.pid },
+    ...(haproxy ? [{ name: 'haproxy-jwt', url: haproxy.info.url, pid: haproxy.child.pid, token: reused }] : []),
+    { name: 'deputy-reused', url: deputy.info.url, pid: deputy.child.pid, token: reused },
+    { name: 'deputy-no-log', url: deputyQuiet.info.url, pid: deputyQuiet.child.pid, token: reused },
     { name: 'deputy-2-procs', url: deputyCluster.info.url, token: reused },
-    { name: 'deputy-fresh', url: deputy.info.url, tokenFile },
-    { name: 'deputy-fresh-pool', url: deputyPool.info.url, tokenFile },
+    { name: 'deputy-fresh', url: deputy.info.url, pid: deputy.child.pid, tokenFile },
+    { name: 'deputy-fresh-pool', url: deputyPool.info.url, pid: deputyPool.child.pid, tokenFile },
   ];
   for (let round = 1; round <= rounds; round++) {
     for (const t of targets) {
       const o = { url: `${t.url}${PATH}`, connections, ...(t.token ? { token: t.token } : {}), ...(t.tokenFile ? { tokenFile: t.tokenFile } : {}) };
       await loadGateway(`${t.name} warm-up`, { ...o, duration: 2 });
-      add(t.name, await loadGateway(`${t.name} round ${round}/${rounds}`, { ...o, duration }));
+      const cpu0 = t.pid ? cpuSeconds(t.pid) : NaN;
+      const r = await loadGateway(`${t.name} round ${round}/${rounds}`, { ...o, duration });
+      const cpu = t.pid ? cpuSeconds(t.pid) - cpu0 : NaN;
+      add(t.name, { ...r, ...(Number.isFinite(cpu) ? { cpuUsPerRequest: Math.round((cpu * 1e6) / Math.max(1, r.total)) } : {}) });
     }
   }
   // Latency the gateway adds, away from saturation: evenly spaced requests at a fixed rate.
@@ -156,6 +161,7 @@ try {
 
 const rps = (n: string) => (results[n] ? Math.round(median(results[n].map((r) => r.rps))) : undefined);
 const p99 = (n: string) => (results[n] ? median(results[n].map((r) => r.p99)) : undefined);
+const cpu = (n: string) => { const v = (results[n] ?? []).map((r) => r.cpuUsPerRequest).filter((x): x is number => x !== undefined); return v.length ? Math.round(median(v)) : undefined; };
 const ratio = (a?: number, b?: number) => (a && b ? Number((a / b).toFixed(2)) : undefined);
 const summary = {
   date: new Date().toISOString(),
@@ -163,6 +169,9 @@ const summary = {
   command: `npm run bench:gateway -- --duration ${duration} --rounds ${rounds} --connections ${connections} --rate ${rate}`,
   reqPerSecond: Object.fromEntries(Object.keys(results).map((n) => [n, rps(n)])),
   p99ms: Object.fromEntries(Object.keys(results).map((n) => [n, p99(n)])),
+  // CPU (user + system) of the target's process per request: steadier than req/s when a
+  // neighbour takes cores mid-run, since it does not count the time a process waits.
+  cpuUsPerRequest: Object.fromEntries(Object.keys(results).map((n) => [n, cpu(n)])),
   ratios: {
     deputyVsHaproxy: ratio(rps('deputy-reused'), rps('haproxy-jwt')),
     deputyVsBareProxy: ratio(rps('deputy-reused'), rps('bare-proxy')),
@@ -171,6 +180,9 @@ const summary = {
     deputy2ProcsVsHaproxy: ratio(rps('deputy-2-procs'), rps('haproxy-jwt')),
     deputy2ProcsVsBareProxy: ratio(rps('deputy-2-procs'), rps('bare-proxy')),
     freshVsReused: ratio(rps('deputy-fresh'), rps('deputy-reused')),
+    // Bare proxy CPU per request ÷ Deputy's: the share of the bare proxy's efficiency kept.
+    deputyCpuEfficiencyVsBareProxy: ratio(cpu('bare-proxy'), cpu('deputy-reused')),
+    deputyNoLogCpuEfficiencyVsBareProxy: ratio(cpu('bare-proxy'), cpu('deputy-no-log')),
     freshPoolVsSync: ratio(rps('deputy-fresh-pool'), rps('deputy-fresh')),
   },
   // Best of two probes each (the machine is shared; a probe that met a neighbour's burst says little).
@@ -181,11 +193,12 @@ const summary = {
 if (json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 else {
   process.stdout.write(`\ngateway req/s (median of ${rounds}, ${connections} connections, ${generator})\n`);
-  for (const n of Object.keys(results)) process.stdout.write(`  ${n.padEnd(17)} ${String(rps(n)).padStart(7)}/s  p99 ${p99(n)} ms\n`);
+  for (const n of Object.keys(results)) process.stdout.write(`  ${n.padEnd(17)} ${String(rps(n)).padStart(7)}/s  p99 ${p99(n)} ms${cpu(n) !== undefined ? `  CPU ${cpu(n)} µs/req` : ''}\n`);
   process.stdout.write(`  Deputy / HAProxy     ${summary.ratios.deputyVsHaproxy ?? 'n/a'}× (target ≥ 1.5×)\n`);
   process.stdout.write(`  Deputy / bare proxy  ${summary.ratios.deputyVsBareProxy}× (target ≥ 0.7×)\n`);
   process.stdout.write(`  without access log: ${summary.ratios.deputyNoLogVsBareProxy}× bare proxy, ${summary.ratios.deputyNoLogVsHaproxy ?? 'n/a'}× HAProxy\n`);
   process.stdout.write(`  2 processes:         ${summary.ratios.deputy2ProcsVsBareProxy}× bare proxy, ${summary.ratios.deputy2ProcsVsHaproxy ?? 'n/a'}× HAProxy (2 threads)\n`);
+  process.stdout.write(`  CPU per request, bare proxy / Deputy: ${summary.ratios.deputyCpuEfficiencyVsBareProxy ?? 'n/a'}× (without access log ${summary.ratios.deputyNoLogCpuEfficiencyVsBareProxy ?? 'n/a'}×)\n`);
   process.stdout.write(`  fresh / reused token ${summary.ratios.freshVsReused}×\n`);
   process.stdout.write(`  fresh: pool / sync   ${summary.ratios.freshPoolVsSync}×\n`);
   if (summary.fixedRate) process.stdout.write(`  at ${rate} req/s evenly spaced: p50 direct ${summary.fixedRate.direct.p50} / Deputy ${summary.fixedRate.deputy.p50} ms, p99 direct ${summary.fixedRate.p99DirectMs} / Deputy ${summary.fixedRate.p99DeputyMs} ms → added p99 ${summary.fixedRate.p99AddedMs} ms (target ≤ 2 ms)\n`);
