@@ -16,6 +16,9 @@ export interface Session {
   csrf: string;
 }
 
+/** What randomToken(32) makes: 32 bytes, base64url. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
 /** Last-seen writes are skipped when the previous one is this recent (seconds). */
 const TOUCH_EVERY = 60;
 
@@ -56,9 +59,30 @@ export class SessionManager {
     return { token, row, csrf: csrfToken(token) };
   }
 
-  /** The current session, or a new anonymous one (it carries the login form's CSRF token). */
+  /**
+   * The current session; else a signed-out one from the cookie, or with a new cookie.
+   * Signed-out sessions are never stored: they exist only to carry the login form's CSRF
+   * token (an HMAC of the cookie value), so anonymous visits cannot fill the database.
+   */
   async ensure(request: FastifyRequest, reply: FastifyReply): Promise<Session> {
-    return (await this.load(request)) ?? this.#create(reply, null);
+    const current = await this.forForm(request);
+    if (current) return current;
+    const token = randomToken(32);
+    reply.setCookie(this.cookieName, token, this.#cookieOptions());
+    return this.#signedOut(token);
+  }
+
+  /** For checking a signed-out form's CSRF token: the stored session, else the cookie's signed-out one. */
+  async forForm(request: FastifyRequest): Promise<Session | undefined> {
+    const stored = await this.load(request);
+    if (stored) return stored;
+    const token = request.cookies[this.cookieName];
+    return token && TOKEN_SHAPE.test(token) ? this.#signedOut(token) : undefined;
+  }
+
+  #signedOut(token: string): Session {
+    const now = epochSeconds(this.#rt.clock);
+    return { token, csrf: csrfToken(token), row: { id_hash: sha256(token), user_id: null, auth_time: null, created_at: now, last_seen_at: now, expires_at: now + this.#cfg.absoluteTimeout } };
   }
 
   /** Sign-in: the old session ends and a new value is issued (no session fixation). */
@@ -77,10 +101,10 @@ export class SessionManager {
     if (token && token.length <= 100) await peopleRepos(this.#rt).sessions.delete(sha256(token));
   }
 
-  async #create(reply: FastifyReply, userId: string | null): Promise<Session> {
+  async #create(reply: FastifyReply, userId: string): Promise<Session> {
     const token = randomToken(32);
     const now = epochSeconds(this.#rt.clock);
-    const row: SessionRow = { id_hash: sha256(token), user_id: userId, auth_time: userId ? now : null, created_at: now, last_seen_at: now, expires_at: now + this.#cfg.absoluteTimeout };
+    const row: SessionRow = { id_hash: sha256(token), user_id: userId, auth_time: now, created_at: now, last_seen_at: now, expires_at: now + this.#cfg.absoluteTimeout };
     await peopleRepos(this.#rt).sessions.insert(row);
     reply.setCookie(this.cookieName, token, this.#cookieOptions());
     return { token, row, csrf: csrfToken(token) };

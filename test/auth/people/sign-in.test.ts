@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { Browser, PASSWORD, hidden, startPeopleServer } from './people-server.ts';
 
@@ -37,6 +38,24 @@ test('sign-in: cookie flags, CSRF, generic failures, rotation, timeouts, logout'
     }
     const none = new Browser(srv.issuer);
     assert.equal((await none.post('/login', { csrf: foreign, username: 'alice@example.com', password: PASSWORD })).status, 403, 'no session cookie at all');
+  });
+
+  await t.test('signed-out visits store nothing; their cookie still carries the login form\'s CSRF token', async () => {
+    const count = async () => Number((await sql<{ n: number }>`select count(*) as n from sessions`.execute(srv.rt.store.db)).rows[0]!.n);
+    const before = await count();
+    for (let i = 0; i < 20; i++) assert.equal((await new Browser(srv.issuer).get('/login')).status, 200);
+    assert.equal(await count(), before, 'twenty anonymous visits, no session rows');
+    const b = new Browser(srv.issuer);
+    const login = await b.get('/login');
+    const again = await b.get('/login');
+    assert.equal(again.headers.getSetCookie().length, 0, 'the signed-out cookie is kept, not replaced');
+    assert.equal(hidden(again.text, 'csrf'), hidden(login.text, 'csrf'));
+    const r = await b.post('/login', { csrf: hidden(login.text, 'csrf'), username: 'alice@example.com', password: PASSWORD });
+    assert.equal(r.status, 303);
+    assert.equal(await count(), before + 1, 'a session row exists once someone signs in');
+    const forged = new Browser(srv.issuer);
+    forged.cookies.set(COOKIE, 'not-a-token');
+    assert.equal((await forged.post('/login', { csrf: hidden(login.text, 'csrf'), username: 'alice@example.com', password: PASSWORD })).status, 403);
   });
 
   await t.test('wrong password and unknown user get the same generic message; output is escaped', async () => {

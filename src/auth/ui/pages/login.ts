@@ -43,7 +43,7 @@ export function registerLoginPages(app: FastifyInstance, p: People): void {
   app.post('/login', async (request, reply) => {
     const f = pageForm(request);
     const interaction = isInteractionId(f.get('interaction')) ? f.get('interaction') : undefined;
-    const session = await p.sessions.load(request);
+    const session = await p.sessions.forForm(request);
     if (!csrfOk(session, f)) {
       return renderLogin(p, request, reply, { interaction, error: 'Your sign-in form expired. Please try again.', status: 403 });
     }
