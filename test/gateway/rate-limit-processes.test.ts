@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { redisOrSkip } from '../helpers/backends.ts';
+import { deleteRedisKeys, redisOrSkip } from '../helpers/backends.ts';
 import { bearer, call, gatewayConfig, startGateway, startIssuer, startUpstream, type Gateway, type Issuer, type Upstream } from './helpers.ts';
 
 // Two real gateway OS processes (this one and a child) share one Redis: the GCRA script
@@ -70,14 +70,7 @@ describe('rate limits across two gateway OS processes sharing Redis', async () =
     await issuer?.close();
     if ('skip' in redis) return;
     const r = new Redis(redis.url);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        if (keys.length) await r.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally { r.disconnect(); }
+    try { await deleteRedisKeys(r, prefix); } finally { r.disconnect(); }
   });
 
   it('30 concurrent requests split across the two processes allow exactly 7', { skip }, async () => {

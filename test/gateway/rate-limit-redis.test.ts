@@ -9,20 +9,12 @@ import { pino } from 'pino';
 import type { RateClassConfig } from '../../src/gateway/config.ts';
 import { RateLimiters } from '../../src/gateway/rate-limiters.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
-import { redisOrSkip } from '../helpers/backends.ts';
+import { deleteRedisKeys, redisOrSkip } from '../helpers/backends.ts';
 
 // GCRA in Redis: the Lua script on the server's clock, against a real Redis.
 
 const cls = (points: number, duration: number, burst = points): RateClassConfig => ({ points, duration, burst, by: ['agent'] });
 
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 describe('GCRA in Redis', async () => {
   const backend = await redisOrSkip();
@@ -37,7 +29,7 @@ describe('GCRA in Redis', async () => {
   });
   after(async () => {
     if ('skip' in backend) return;
-    await deleteKeys(redis, prefix);
+    await deleteRedisKeys(redis, prefix);
     redis.disconnect();
   });
 

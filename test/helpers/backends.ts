@@ -3,6 +3,7 @@ import pg from 'pg';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
 import type { Migration } from 'kysely';
+import type { Redis } from 'ioredis';
 
 // Every repository suite runs against SQLite and PostgreSQL. PostgreSQL comes from
 // DATABASE_TEST_URL (CI sets it); locally without a server the PostgreSQL half skips
@@ -96,4 +97,14 @@ export async function redisOrSkip(): Promise<{ url: string } | { skip: string }>
     if (process.env.CI === 'true') throw new Error(`CI=true but Redis at ${REDIS_URL} is unreachable`);
     return { skip: `Redis at ${REDIS_URL} is unreachable` };
   }
+}
+
+/** Deletes every key under `prefix:` (tests give each run a prefix of its own). */
+export async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
