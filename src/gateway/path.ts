@@ -34,8 +34,12 @@ export function normalisePath(raw: string): string[] {
   return out;
 }
 
+/** RFC 3986 unreserved characters only: the segment is its own encoding. */
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+
 /** Percent-encodes one decoded segment for the upstream request line. */
 function encodeSegment(seg: string): string {
+  if (UNRESERVED.test(seg)) return seg; // the common case, without building a new string
   return encodeURIComponent(seg).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
