@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { epochSeconds } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { AccessLog } from './access-log.ts';
 import type { Runtime } from '../runtime.ts';
 import { runChain } from './chain.ts';
 import type { RouteConfig } from './config.ts';
@@ -20,8 +21,8 @@ export interface HandlerEnv {
   deps: GatewayDeps;
   router: Router<GatewayRoute>;
   log: Logger;
-  /** Logger for access lines (non-secret fields only); undefined when turned off. */
-  accessLog: Logger | undefined;
+  /** Access lines (non-secret fields only); undefined when turned off. */
+  accessLog: AccessLog | undefined;
 }
 
 interface Decision { filter: string; reason: string }
@@ -54,7 +55,7 @@ export async function handleGatewayRequest(env: HandlerEnv, request: FastifyRequ
     });
     if (!env.accessLog) return;
     const path = route?.mask ? maskString(rawPath, route.mask.detectors) : rawPath;
-    env.accessLog.info({ reqId: request.id, method: request.method, path, route: routeId, status, ms: Math.round(ms * 100) / 100, ip: clientIp, client_id: p?.clientId, sub: p?.sub, decision: decision ? 'deny' : 'allow', filter: decision?.filter, reason: decision?.reason }, 'gateway request');
+    env.accessLog.record({ reqId: request.id, method: request.method, path, route: routeId, status, ms: Math.round(ms * 100) / 100, ip: clientIp, clientId: p?.clientId, sub: p?.sub, decision: decision ? 'deny' : 'allow', filter: decision?.filter, reason: decision?.reason });
   };
 
   let segments: string[];
