@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { AuditLog } from './audit/audit-log.ts';
+import { AuditLog, type AuditSink } from './audit/audit-log.ts';
+import { SqliteAuditWriter } from './audit/sqlite-audit-writer.ts';
 import type { DeputyConfig } from './config/schema.ts';
 import { Envelope } from './crypto/envelope.ts';
 import { loadMasterKey } from './crypto/master-key.ts';
@@ -97,7 +98,10 @@ export async function createRuntime(config: DeputyConfig, log: Logger, opts: Run
     const keys = new SigningKeys({ repo: repos.signingKeys, envelope, clock, algorithm: config.keys.algorithm, activationDelay: config.keys.activationDelay, maxTokenLifetime, signer });
     await keys.load();
     const revocation = new RevocationService({ repo: repos.revocations, bus, clock, maxTokenLifetime });
-    const audit = new AuditLog(repos.auditEvents, log, { flushMs: opts.auditFlushMs ?? 100 });
+    // A SQLite file is written from a thread of its own (node:sqlite blocks); an in-memory
+    // database exists only on this connection, and PostgreSQL writes are asynchronous.
+    const auditSink: AuditSink = store.kind === 'sqlite' && store.file && store.file !== ':memory:' ? new SqliteAuditWriter(store.file) : repos.auditEvents;
+    const audit = new AuditLog(auditSink, log, { flushMs: opts.auditFlushMs ?? 100 });
     let closed = false;
     return {
       config, log, clock, store, repos, bus, masterKey, envelope, keys, revocation, audit, redis,

@@ -1,5 +1,5 @@
 import type { Logger } from '../platform/logger.ts';
-import type { AuditEventRepository, NewAuditEventRow } from '../store/audit-events.ts';
+import type { NewAuditEventRow } from '../store/audit-events.ts';
 
 export interface AuditEvent {
   time: number;
@@ -14,20 +14,26 @@ export interface AuditEvent {
   detail?: Record<string, unknown> | undefined;
 }
 
+/** Where batches go: the audit repository, or a writer thread for a SQLite file. */
+export interface AuditSink {
+  insertMany(rows: NewAuditEventRow[]): Promise<void>;
+  close?(): Promise<void>;
+}
+
 /**
  * Buffers events and writes them in batches, off the request path. `close()` flushes
  * what is left, so a graceful shutdown loses nothing.
  */
 export class AuditLog {
-  readonly #repo: AuditEventRepository;
+  readonly #sink: AuditSink;
   readonly #log: Logger;
   readonly #maxBatch: number;
   #buffer: NewAuditEventRow[] = [];
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
-  constructor(repo: AuditEventRepository, log: Logger, opts: { flushMs?: number; maxBatch?: number } = {}) {
-    this.#repo = repo;
+  constructor(sink: AuditSink, log: Logger, opts: { flushMs?: number; maxBatch?: number } = {}) {
+    this.#sink = sink;
     this.#log = log;
     this.#maxBatch = opts.maxBatch ?? 1000;
     this.#timer = setInterval(() => void this.flush(), opts.flushMs ?? 100);
@@ -55,7 +61,7 @@ export class AuditLog {
         const batch = this.#buffer;
         this.#buffer = [];
         try {
-          await this.#repo.insertMany(batch);
+          await this.#sink.insertMany(batch);
         } catch (err) {
           // Keep the events for the next attempt rather than lose them.
           this.#buffer = batch.concat(this.#buffer);
@@ -71,5 +77,6 @@ export class AuditLog {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.flush();
+    await this.#sink.close?.();
   }
 }

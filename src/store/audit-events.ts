@@ -1,11 +1,10 @@
 import { CompiledQuery, sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { auditRowValues, SQLITE_AUDIT_INSERT } from './audit-insert-sqlite.ts';
 import { isSqlite } from './dialect.ts';
 import type { AuditEventsTable, Database } from './schema.ts';
 
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type NewAuditEventRow = Insertable<AuditEventsTable>;
-
-const SQLITE_INSERT = 'insert into audit_events (time, request_id, action, outcome, client_id, subject, reason, detail) values (?, ?, ?, ?, ?, ?, ?, ?)';
 
 export class AuditEventRepository {
   readonly #db: Kysely<Database>;
@@ -17,13 +16,15 @@ export class AuditEventRepository {
    * JSON parameter with json_each (≈ 7–9 µs) or binding a thousand-row VALUES list.
    * PostgreSQL: one statement with the rows as a single JSON parameter, unpacked by
    * jsonb_array_elements, so a batch is one round trip.
+   * The server's audit log does not call this for a SQLite file: a writer thread does
+   * the same inserts there (src/audit/sqlite-audit-writer.ts).
    */
   async insertMany(rows: NewAuditEventRow[]): Promise<void> {
     if (rows.length === 0) return;
     if (isSqlite(this.#db as Kysely<unknown>)) {
       await this.#db.transaction().execute(async (trx) => {
         for (const r of rows) {
-          await trx.executeQuery(CompiledQuery.raw(SQLITE_INSERT, [r.time, r.request_id ?? null, r.action, r.outcome, r.client_id ?? null, r.subject ?? null, r.reason ?? null, r.detail ?? null]));
+          await trx.executeQuery(CompiledQuery.raw(SQLITE_AUDIT_INSERT, auditRowValues(r)));
         }
       });
       return;

@@ -10,6 +10,8 @@ export type DbKind = 'sqlite' | 'postgres';
 export interface Store<DB = Database> {
   db: Kysely<DB>;
   kind: DbKind;
+  /** SQLite: the database file (":memory:" for an in-memory one). */
+  file?: string;
   close(): Promise<void>;
 }
 
@@ -40,5 +42,5 @@ export function openStore<DB = Database>(opts: { url?: string | undefined; file?
   }
   const { dialect } = nodeSqliteDialect(file);
   const db = new Kysely<DB>({ dialect });
-  return { db, kind: 'sqlite', close: () => db.destroy() };
+  return { db, kind: 'sqlite', file, close: () => db.destroy() };
 }
