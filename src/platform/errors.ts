@@ -1,27 +1,30 @@
 // One protocol error type. Subclasses are named after the RFC error code; the
 // `description` is public text, the `cause` is private detail for the log only.
 
+type Opts = { cause?: unknown; headers?: Record<string, string>; claimedClientId?: string };
+
 export class OAuthError extends Error {
   readonly error: string;
   readonly status: number;
   readonly description: string;
   /** Extra response headers, e.g. WWW-Authenticate for invalid_client. */
   readonly headers: Record<string, string>;
+  /** The client_id a request claimed when authenticating it failed: for the audit log only. */
+  readonly claimedClientId: string | undefined;
 
-  constructor(error: string, status: number, description: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
+  constructor(error: string, status: number, description: string, options?: Opts) {
     super(`${error}: ${description}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.error = error;
     this.status = status;
     this.description = description;
     this.headers = options?.headers ?? {};
+    this.claimedClientId = options?.claimedClientId;
   }
 
   toJSON(): { error: string; error_description: string } {
     return { error: this.error, error_description: this.description };
   }
 }
-
-type Opts = { cause?: unknown; headers?: Record<string, string> };
 
 export class InvalidRequest extends OAuthError {
   constructor(description: string, opts?: Opts) { super('invalid_request', 400, description, opts); }

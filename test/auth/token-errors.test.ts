@@ -91,6 +91,13 @@ test('token endpoint errors follow RFC 6749 §5.2 exactly', async (t) => {
     const refused = await srv.rt.repos.auditEvents.query({ action: 'token.refused', limit: 1000 });
     const reasons = new Set(refused.map((r) => r.reason));
     for (const r of ['invalid_request', 'unsupported_grant_type', 'invalid_client', 'unauthorized_client', 'invalid_scope', 'invalid_target']) assert.ok(reasons.has(r), `audit has ${r}`);
+    // A failed client authentication names the client it claimed (not as the event's client).
+    const wrongSecret = refused.filter((r) => r.reason === 'invalid_client' && r.detail?.includes('"cause":"wrong secret"'));
+    assert.ok(wrongSecret.length > 0, 'wrong-secret refusals are audited');
+    assert.ok(wrongSecret.every((r) => r.client_id === null));
+    assert.ok(wrongSecret.some((r) => JSON.parse(r.detail!).claimed_client_id === client.clientId));
+    const unknownClient = refused.find((r) => r.detail?.includes('"cause":"unknown client"'));
+    assert.equal(JSON.parse(unknownClient!.detail!).claimed_client_id, 'agt_nobody');
     const issued = await srv.rt.repos.auditEvents.query({ action: 'token.issued', clientId: client.clientId });
     assert.equal(issued.length, 2);
     assert.equal(issued[0]!.subject, client.clientId);

@@ -77,11 +77,14 @@ export class ClientAuthenticator {
   async authenticate(request: FastifyRequest, form: FormParams, endpointUrl: string): Promise<AuthenticatedClient> {
     const p = presented(request, form);
     const headers = p.method === 'client_secret_basic' ? BASIC_CHALLENGE : undefined;
-    const fail = (description: string, cause: string) => new InvalidClient(description, { cause, ...(headers ? { headers } : {}) });
+    // The claimed id goes to the audit log (attempts against one client stand out there);
+    // it is the caller's text, so it is cut short.
+    const claimedClientId = p.clientId?.slice(0, 100);
+    const fail = (description: string, cause: string) => new InvalidClient(description, { cause, claimedClientId, ...(headers ? { headers } : {}) });
     if (!p.clientId) throw fail('client authentication failed', 'no client id');
     const locked = await this.#limiter.lockedFor(p.clientId);
     if (locked > 0) {
-      throw new OAuthError('invalid_client', 429, 'too many failed authentication attempts; try again later', { headers: { 'retry-after': String(locked) }, cause: 'locked' });
+      throw new OAuthError('invalid_client', 429, 'too many failed authentication attempts; try again later', { headers: { 'retry-after': String(locked) }, cause: 'locked', claimedClientId });
     }
     const client = await this.#clients.get(p.clientId);
     try {

@@ -34,7 +34,7 @@ export function registerTokenEndpoint(app: FastifyInstance, s: AuthServices): vo
     } catch (err) {
       if (err instanceof OAuthError) {
         const cause = err.cause === undefined ? undefined : err.cause instanceof Error ? err.cause.message : String(err.cause);
-        rt.audit.record({ time: epochSeconds(rt.clock), requestId: request.id, action: 'token.refused', outcome: 'failure', clientId, reason: err.error, detail: { grant_type: grantType?.slice(0, 100), description: err.description, ...(cause ? { cause } : {}) } });
+        rt.audit.record({ time: epochSeconds(rt.clock), requestId: request.id, action: 'token.refused', outcome: 'failure', clientId, reason: err.error, detail: { grant_type: grantType?.slice(0, 100), description: err.description, ...(cause ? { cause } : {}), ...(clientId === undefined && err.claimedClientId !== undefined ? { claimed_client_id: err.claimedClientId } : {}) } });
       }
       throw err;
     }
