@@ -2,9 +2,9 @@
 // One run, every server in its own process, the load generator in this one:
 //   direct upstream · bare undici proxy (Fastify) · HAProxy 2.6 jwt_verify ES256 ·
 //   Deputy full chain with a reused token · Deputy with a fresh token per request
-//   (signatures checked on the event loop, and on the thread pool), and with the access
-//   log switched off (the audit event per request stays), and in two processes
-//   sharing the port (HAProxy uses two threads),
+//   (signatures checked on the event loop, on libuv's thread pool, and on a verifier
+//   thread), and with the access log switched off (the audit event per request stays),
+//   and in two processes sharing the port (HAProxy uses two threads),
 // then p99 latency at a fixed, evenly spaced rate (direct vs Deputy): the latency the gateway adds.
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -113,6 +113,8 @@ try {
   servers.push(deputy);
   const deputyPool = await startServer<{ url: string }>(join(import.meta.dirname, 'gateway/deputy.ts'), [ISSUER, `${upstream.info.url}/jwks`, upstream.info.url, 'pool']);
   servers.push(deputyPool);
+  const deputyThread = await startServer<{ url: string }>(join(import.meta.dirname, 'gateway/deputy.ts'), [ISSUER, `${upstream.info.url}/jwks`, upstream.info.url, 'thread']);
+  servers.push(deputyThread);
   const deputyQuiet = await startServer<{ url: string }>(join(import.meta.dirname, 'gateway/deputy.ts'), [ISSUER, `${upstream.info.url}/jwks`, upstream.info.url, 'sync', 'false']);
   servers.push(deputyQuiet);
   const deputyCluster = await startServer<{ url: string }>(join(import.meta.dirname, 'gateway/deputy-cluster.ts'), [ISSUER, `${upstream.info.url}/jwks`, upstream.info.url, '2']);
@@ -136,6 +138,7 @@ try {
     { name: 'deputy-2-procs', url: deputyCluster.info.url, token: reused },
     { name: 'deputy-fresh', url: deputy.info.url, pid: deputy.child.pid, tokenFile },
     { name: 'deputy-fresh-pool', url: deputyPool.info.url, pid: deputyPool.child.pid, tokenFile },
+    { name: 'deputy-fresh-thread', url: deputyThread.info.url, pid: deputyThread.child.pid, tokenFile },
   ];
   for (let round = 1; round <= rounds; round++) {
     for (const t of targets) {
@@ -184,6 +187,7 @@ const summary = {
     deputyCpuEfficiencyVsBareProxy: ratio(cpu('bare-proxy'), cpu('deputy-reused')),
     deputyNoLogCpuEfficiencyVsBareProxy: ratio(cpu('bare-proxy'), cpu('deputy-no-log')),
     freshPoolVsSync: ratio(rps('deputy-fresh-pool'), rps('deputy-fresh')),
+    freshThreadVsSync: ratio(rps('deputy-fresh-thread'), rps('deputy-fresh')),
   },
   // Best of two probes each (the machine is shared; a probe that met a neighbour's burst says little).
   fixedRate: latency && { rate, direct: latency.direct, deputy: latency.deputy, p99DirectMs: latency.direct.p99, p99DeputyMs: latency.deputy.p99, p99AddedMs: Number((latency.deputy.p99 - latency.direct.p99).toFixed(2)), p50AddedMs: Number((latency.deputy.p50 - latency.direct.p50).toFixed(2)) },
@@ -200,6 +204,6 @@ else {
   process.stdout.write(`  2 processes:         ${summary.ratios.deputy2ProcsVsBareProxy}× bare proxy, ${summary.ratios.deputy2ProcsVsHaproxy ?? 'n/a'}× HAProxy (2 threads)\n`);
   process.stdout.write(`  CPU per request, bare proxy / Deputy: ${summary.ratios.deputyCpuEfficiencyVsBareProxy ?? 'n/a'}× (without access log ${summary.ratios.deputyNoLogCpuEfficiencyVsBareProxy ?? 'n/a'}×)\n`);
   process.stdout.write(`  fresh / reused token ${summary.ratios.freshVsReused}×\n`);
-  process.stdout.write(`  fresh: pool / sync   ${summary.ratios.freshPoolVsSync}×\n`);
+  process.stdout.write(`  fresh: pool / sync   ${summary.ratios.freshPoolVsSync}×, thread / sync ${summary.ratios.freshThreadVsSync}×\n`);
   if (summary.fixedRate) process.stdout.write(`  at ${rate} req/s evenly spaced: p50 direct ${summary.fixedRate.direct.p50} / Deputy ${summary.fixedRate.deputy.p50} ms, p99 direct ${summary.fixedRate.p99DirectMs} / Deputy ${summary.fixedRate.p99DeputyMs} ms → added p99 ${summary.fixedRate.p99AddedMs} ms (target ≤ 2 ms)\n`);
 }

@@ -51,7 +51,8 @@ export function publicFromPrivate(key: KeyObject): KeyObject {
 export function verifyInput(alg: string, key: KeyObject, input: string, signature: Buffer): boolean {
   const data = Buffer.from(input, 'ascii');
   switch (alg) {
-    case 'ES256': return verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    // An IEEE P1363 P-256 signature is exactly r ‖ s, 64 bytes.
+    case 'ES256': return signature.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
     case 'EdDSA': return verify(null, data, key, signature);
     case 'RS256': return verify('sha256', data, key, signature);
     case 'PS256': return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);

@@ -1,7 +1,9 @@
-import { constants, verify, webcrypto, type KeyObject } from 'node:crypto';
+import { webcrypto, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { sha256 } from '../crypto/hash.ts';
+import { verifyInput } from '../crypto/jws.ts';
 import type { JwksCache, VerificationKey } from './jwks-cache.ts';
+import type { VerifierPool } from './verifier-pool.ts';
 
 // RFC 9068 access-token verification with node:crypto KeyObjects (synchronous, several
 // times faster than WebCrypto one at a time; see docs/gateway.md for the measurement).
@@ -52,8 +54,10 @@ export interface TokenVerifierOptions {
   /** Epoch seconds. */
   now: () => number;
   onCache?: (hit: boolean) => void;
-  /** `sync`: node:crypto on the event loop; `pool`: WebCrypto on the thread pool. */
-  signatures?: 'sync' | 'pool';
+  /** `sync`: node:crypto on the event loop; `pool`: WebCrypto on the thread pool; `thread`: the verifier threads. */
+  signatures?: 'sync' | 'pool' | 'thread';
+  /** Required with `signatures: thread`. */
+  verifierPool?: VerifierPool;
 }
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -88,17 +92,6 @@ async function checkSignatureOnPool(alg: string, key: VerificationKey, input: st
   if (!w || (alg === 'ES256' && sig.length !== 64)) return false;
   key.cryptoKey ??= Promise.resolve(key.key.toCryptoKey(w.import, false, ['verify']));
   return webcrypto.subtle.verify(w.verify, await key.cryptoKey, sig, Buffer.from(input, 'ascii'));
-}
-
-function checkSignature(alg: string, key: VerificationKey, input: string, sig: Buffer): boolean {
-  const data = Buffer.from(input, 'ascii');
-  switch (alg) {
-    case 'ES256': return sig.length === 64 && verify('sha256', data, { key: key.key, dsaEncoding: 'ieee-p1363' }, sig);
-    case 'EdDSA': return verify(null, data, key.key, sig);
-    case 'RS256': return verify('sha256', data, key.key, sig);
-    case 'PS256': return verify('sha256', data, { key: key.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig);
-    default: return false;
-  }
 }
 
 export class TokenVerifier {
@@ -144,8 +137,10 @@ export class TokenVerifier {
     const key = this.#o.jwks.peek(kid) ?? await this.#o.jwks.get(kid);
     if (!key) throw invalid('unknown_kid');
     if ((key.alg !== undefined && key.alg !== alg) || !KEY_TYPES[alg]!(key)) throw invalid('alg_key_mismatch');
-    const sig = Buffer.from(s, 'base64url');
-    const ok = this.#o.signatures === 'pool' ? await checkSignatureOnPool(alg, key, `${h}.${p}`, sig) : checkSignature(alg, key, `${h}.${p}`, sig);
+    const input = `${h}.${p}`;
+    const ok = this.#o.verifierPool ? await this.#o.verifierPool.verify(alg, key.key, input, s)
+      : this.#o.signatures === 'pool' ? await checkSignatureOnPool(alg, key, input, Buffer.from(s, 'base64url'))
+      : verifyInput(alg, key.key, input, Buffer.from(s, 'base64url'));
     if (!ok) throw invalid('bad_signature');
     const c = decodeJson(p, 'payload');
     const skew = this.#o.clockSkew;

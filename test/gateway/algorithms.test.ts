@@ -14,7 +14,7 @@ const keys: Record<string, { privateKey: KeyObject; publicKey: KeyObject }> = {
   PS256: generateKeyPairSync('rsa', { modulusLength: 2048 }),
 };
 
-for (const signatures of ['sync', 'pool'] as const) {
+for (const signatures of ['sync', 'pool', 'thread'] as const) {
   describe(`algorithms (signatures: ${signatures})`, () => {
     let issuer: Issuer; let up: Upstream; let gw: Gateway;
     before(async () => {

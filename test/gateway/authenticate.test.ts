@@ -8,7 +8,7 @@ import { bearer, call, gatewayConfig, RESOURCE, startGateway, startIssuer, start
 const META = 'http://localhost:8080/.well-known/oauth-protected-resource/rest';
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
-for (const signatures of ['sync', 'pool'] as const) describe(`authenticate: bearer JWT (signatures: ${signatures})`, () => {
+for (const signatures of ['sync', 'pool', 'thread'] as const) describe(`authenticate: bearer JWT (signatures: ${signatures})`, () => {
   let issuer: Issuer; let up: Upstream; let gw: Gateway;
   before(async () => {
     issuer = await startIssuer();

@@ -1,0 +1,134 @@
+import { Worker } from 'node:worker_threads';
+
+// Work for worker threads, sent in batches. Items asked for in one event-loop turn
+// travel together, so under load the main thread pays for a message per batch, not for
+// the work — in chunks of `maxBatch` with up to `maxInflight` chunks a worker, so the
+// event loop and the workers overlap: with one batch of everything in flight, the loop
+// sat idle while a thread worked through all 50 connections' items, then the thread
+// while the loop answered them (≈ 35 % fewer tokens/s; docs/benchmarks.md).
+// Worker scripts answer with serveBatches() (batch-worker.ts).
+
+export type BatchMessage<I> = { type: 'batch'; id: number; items: I[] };
+export type BatchReply<R> = { id: number; results: R[] };
+
+interface Pending<I, R> { item: I; resolve(r: R): void; reject(err: Error): void }
+
+export interface BatchPoolOptions {
+  size: number;
+  /** Items a message at most. */
+  maxBatch?: number;
+  /** Messages a worker may have queued or in hand; past that, items wait here. */
+  maxInflight?: number;
+  /** Names the pool in errors. */
+  name: string;
+}
+
+export class BatchPool<I, R> {
+  readonly #workers: Worker[];
+  readonly #script: URL;
+  /** Control messages by key, replayed to a worker started in place of one that died. */
+  readonly #controls = new Map<string, { type: string }>();
+  readonly #inflight = new Map<number, Array<Pending<I, R>>>();
+  readonly #maxBatch: number;
+  readonly #capacity: number;
+  readonly #name: string;
+  #queue: Array<Pending<I, R>> = [];
+  #scheduled = false;
+  #next = 0;
+  #id = 0;
+  #closed = false;
+  #broken: Error | undefined;
+
+  constructor(script: URL, opts: BatchPoolOptions) {
+    this.#maxBatch = opts.maxBatch ?? 16;
+    this.#capacity = opts.size * (opts.maxInflight ?? 4);
+    this.#name = opts.name;
+    this.#script = script;
+    this.#workers = Array.from({ length: opts.size }, (_, i) => this.#start(i));
+  }
+
+  #start(slot: number): Worker {
+    const w = new Worker(this.#script);
+    const started = performance.now();
+    w.on('message', (reply: BatchReply<R>) => this.#settle(reply));
+    w.on('error', (err) => this.#failAll(err));
+    // A worker that ends (crash, exit, out of memory) fails what is in flight and is
+    // replaced, with the control messages it had, so the pool keeps working — unless it
+    // died within a second of starting (a script that cannot load): then the pool is
+    // broken and refuses work, rather than restart it in a loop.
+    w.on('exit', (code) => {
+      if (this.#closed) return;
+      const err = new Error(`${this.#name}: worker exited (${code})`);
+      this.#failAll(err);
+      if (performance.now() - started < 1000) {
+        this.#broken = err;
+        for (const p of this.#queue) p.reject(err);
+        this.#queue = [];
+        return;
+      }
+      const next = this.#start(slot);
+      for (const msg of this.#controls.values()) next.postMessage(msg);
+      this.#workers[slot] = next;
+      if (this.#queue.length > 0) this.#flush();
+    });
+    if (this.#inflight.size === 0) w.unref();
+    return w;
+  }
+
+  /**
+   * A control message (keys, say) to every worker, ahead of any batch sent after it.
+   * A later message with the same `key` (default: its type) replaces it for replay.
+   */
+  broadcast<M extends { type: string }>(msg: M, key: string = msg.type): void {
+    this.#controls.set(key, msg);
+    for (const w of this.#workers) w.postMessage(msg);
+  }
+
+  run(item: I): Promise<R> {
+    if (this.#closed) return Promise.reject(new Error(`${this.#name} is closed`));
+    if (this.#broken) return Promise.reject(this.#broken);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    while (this.#queue.length > 0 && this.#inflight.size < this.#capacity) {
+      const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
+      this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
+      const id = ++this.#id;
+      this.#inflight.set(id, batch);
+      const worker = this.#workers[this.#next++ % this.#workers.length]!;
+      // Referenced while work is out, so a process awaiting it stays alive.
+      if (this.#inflight.size === 1) for (const w of this.#workers) w.ref();
+      worker.postMessage({ type: 'batch', id, items: batch.map((p) => p.item) } satisfies BatchMessage<I>);
+    }
+  }
+
+  #settle(reply: BatchReply<R>): void {
+    const batch = this.#inflight.get(reply.id);
+    if (!batch) return;
+    this.#inflight.delete(reply.id);
+    if (this.#inflight.size === 0) for (const w of this.#workers) w.unref();
+    batch.forEach((p, i) => p.resolve(reply.results[i]!));
+    if (this.#queue.length > 0) this.#flush();
+  }
+
+  #failAll(err: Error): void {
+    for (const batch of this.#inflight.values()) for (const p of batch) p.reject(err);
+    this.#inflight.clear();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#failAll(new Error(`${this.#name} closed`));
+    for (const p of this.#queue) p.reject(new Error(`${this.#name} closed`));
+    this.#queue = [];
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}

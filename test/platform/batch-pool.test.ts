@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BatchPool } from '../../src/platform/batch-pool.ts';
+
+const script = new URL('./fixtures/batch-echo-worker.ts', import.meta.url);
+
+test('batch pool: every item answered in order, in chunks of at most maxBatch, after control messages', async (t) => {
+  const pool = new BatchPool<number, [number, number]>(script, { size: 2, maxBatch: 8, maxInflight: 2, name: 'test pool' });
+  t.after(() => pool.close());
+  pool.broadcast({ type: 'factor', value: 3 });
+  // 500 items in one turn: more than 2 workers × 2 messages × 8 items, so most wait and
+  // go out as answers come back.
+  const results = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.run(i)));
+  assert.deepEqual(results.map(([v]) => v), Array.from({ length: 500 }, (_, i) => i * 3));
+  const sizes = results.map(([, n]) => n);
+  assert.ok(Math.max(...sizes) === 8, `chunks of at most 8, and full ones under load (max ${Math.max(...sizes)})`);
+  // Alone, an item is not held back for company.
+  assert.deepEqual(await pool.run(7), [21, 1]);
+});
+
+test('batch pool: a worker that dies fails its items and is replaced with its control messages; a closed pool refuses work', async () => {
+  const pool = new BatchPool<number, [number, number]>(script, { size: 1, name: 'test pool' });
+  pool.broadcast({ type: 'factor', value: 5 });
+  await new Promise((r) => setTimeout(r, 1100)); // past start-up: a later death is replaced
+  await assert.rejects(Promise.all([pool.run(1), pool.run(-1)]), /worker exited \(3\)/);
+  assert.deepEqual(await pool.run(2), [10, 1], 'the new worker has the factor');
+  await pool.close();
+  await assert.rejects(pool.run(1), /test pool is closed/);
+});
+
+test('batch pool: a worker that dies at start-up breaks the pool instead of restarting in a loop', async () => {
+  const pool = new BatchPool<number, number>(new URL('./fixtures/batch-broken-worker.ts', import.meta.url), { size: 1, name: 'broken pool' });
+  await assert.rejects(pool.run(1), /cannot start|broken pool: worker exited/, 'the first caller learns why');
+  await assert.rejects(pool.run(2), /broken pool: worker exited/);
+  await pool.close();
+});
