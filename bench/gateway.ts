@@ -197,7 +197,7 @@ const summary = {
 if (json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 else {
   process.stdout.write(`\ngateway req/s (median of ${rounds}, ${connections} connections, ${generator})\n`);
-  for (const n of Object.keys(results)) process.stdout.write(`  ${n.padEnd(17)} ${String(rps(n)).padStart(7)}/s  p99 ${p99(n)} ms${cpu(n) !== undefined ? `  CPU ${cpu(n)} µs/req` : ''}\n`);
+  for (const n of Object.keys(results)) process.stdout.write(`  ${n.padEnd(19)} ${String(rps(n)).padStart(7)}/s  p99 ${p99(n)} ms${cpu(n) !== undefined ? `  CPU ${cpu(n)} µs/req` : ''}\n`);
   process.stdout.write(`  Deputy / HAProxy     ${summary.ratios.deputyVsHaproxy ?? 'n/a'}× (target ≥ 1.5×)\n`);
   process.stdout.write(`  Deputy / bare proxy  ${summary.ratios.deputyVsBareProxy}× (target ≥ 0.7×)\n`);
   process.stdout.write(`  without access log: ${summary.ratios.deputyNoLogVsBareProxy}× bare proxy, ${summary.ratios.deputyNoLogVsHaproxy ?? 'n/a'}× HAProxy\n`);
