@@ -28,7 +28,8 @@ export class BatchPool<I, R> {
   readonly #script: URL;
   /** Control messages by key, replayed to a worker started in place of one that died. */
   readonly #controls = new Map<string, { type: string }>();
-  readonly #inflight = new Map<number, Array<Pending<I, R>>>();
+  /** Message id → the worker slot it went to and its items. */
+  readonly #inflight = new Map<number, { slot: number; batch: Array<Pending<I, R>> }>();
   readonly #maxBatch: number;
   readonly #capacity: number;
   readonly #name: string;
@@ -51,7 +52,7 @@ export class BatchPool<I, R> {
     const w = new Worker(this.#script);
     const started = performance.now();
     w.on('message', (reply: BatchReply<R>) => this.#settle(reply));
-    w.on('error', (err) => this.#failAll(err));
+    w.on('error', (err) => this.#fail(err, slot));
     // A worker that ends (crash, exit, out of memory) fails what is in flight and is
     // replaced, with the control messages it had, so the pool keeps working — unless it
     // died within a second of starting (a script that cannot load): then the pool is
@@ -59,7 +60,7 @@ export class BatchPool<I, R> {
     w.on('exit', (code) => {
       if (this.#closed) return;
       const err = new Error(`${this.#name}: worker exited (${code})`);
-      this.#failAll(err);
+      this.#fail(err, slot);
       if (performance.now() - started < 1000) {
         this.#broken = err;
         for (const p of this.#queue) p.reject(err);
@@ -102,8 +103,9 @@ export class BatchPool<I, R> {
       const batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
       this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
       const id = ++this.#id;
-      this.#inflight.set(id, batch);
-      const worker = this.#workers[this.#next++ % this.#workers.length]!;
+      const slot = this.#next++ % this.#workers.length;
+      const worker = this.#workers[slot]!;
+      this.#inflight.set(id, { slot, batch });
       // Referenced while work is out, so a process awaiting it stays alive.
       if (this.#inflight.size === 1) for (const w of this.#workers) w.ref();
       worker.postMessage({ type: 'batch', id, items: batch.map((p) => p.item) } satisfies BatchMessage<I>);
@@ -111,7 +113,7 @@ export class BatchPool<I, R> {
   }
 
   #settle(reply: BatchReply<R>): void {
-    const batch = this.#inflight.get(reply.id);
+    const batch = this.#inflight.get(reply.id)?.batch;
     if (!batch) return;
     this.#inflight.delete(reply.id);
     if (this.#inflight.size === 0) for (const w of this.#workers) w.unref();
@@ -119,14 +121,19 @@ export class BatchPool<I, R> {
     if (this.#queue.length > 0) this.#flush();
   }
 
-  #failAll(err: Error): void {
-    for (const batch of this.#inflight.values()) for (const p of batch) p.reject(err);
-    this.#inflight.clear();
+  /** Rejects what is in flight on one worker (`slot`), or on all. */
+  #fail(err: Error, slot?: number): void {
+    for (const [id, out] of this.#inflight) {
+      if (slot !== undefined && out.slot !== slot) continue;
+      this.#inflight.delete(id);
+      for (const p of out.batch) p.reject(err);
+    }
+    if (this.#inflight.size === 0) for (const w of this.#workers) w.unref();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#failAll(new Error(`${this.#name} closed`));
+    this.#fail(new Error(`${this.#name} closed`));
     for (const p of this.#queue) p.reject(new Error(`${this.#name} closed`));
     this.#queue = [];
     await Promise.all(this.#workers.map((w) => w.terminate()));

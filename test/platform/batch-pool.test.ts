@@ -34,3 +34,16 @@ test('batch pool: a worker that dies at start-up breaks the pool instead of rest
   await assert.rejects(pool.run(2), /broken pool: worker exited/);
   await pool.close();
 });
+
+test('batch pool: a worker that dies fails only its own batches', async (t) => {
+  const pool = new BatchPool<number, [number, number]>(script, { size: 2, maxBatch: 1, name: 'test pool' });
+  t.after(() => pool.close());
+  await new Promise((r) => setTimeout(r, 1100));
+  // One item a message, round robin: -2 (300 ms of work) goes to the first worker, -1
+  // (which ends its thread) to the second, 12 to the first again.
+  const [a, dead, b] = await Promise.allSettled([pool.run(-2), pool.run(-1), pool.run(12)]);
+  assert.deepEqual(a, { status: 'fulfilled', value: [-2, 1] }, 'in flight on the other worker when one died');
+  assert.equal(dead.status, 'rejected');
+  assert.deepEqual(b, { status: 'fulfilled', value: [12, 1] });
+  assert.deepEqual(await pool.run(4), [4, 1], 'the pool goes on with a replacement');
+});
