@@ -224,7 +224,7 @@ export function gatewayConfig(cfg: DeputyConfig): GatewayConfig {
     algorithms: algorithms as SigningAlgorithm[],
     clockSkew: int(g, 'clockSkew', 'gateway.', 30, 0, 300),
     maxTokenBytes: int(g, 'maxTokenBytes', 'gateway.', 8192, 256, 65_536),
-    signatures: oneOf(g, 'signatures', 'gateway.', ['sync', 'pool', 'thread'] as const, 'sync'),
+    signatures: oneOf(g, 'signatures', 'gateway.', ['sync', 'pool', 'thread'] as const, 'thread'),
     tokenCache: { max: int(tc, 'max', 'gateway.tokenCache.', 10_000, 0, 10_000_000), ttl: int(tc, 'ttl', 'gateway.tokenCache.', 300, 1, 86_400) },
     introspection,
     apiKeys: { enabled: bool(ak, 'enabled', 'gateway.apiKeys.', true), cacheSeconds: int(ak, 'cacheSeconds', 'gateway.apiKeys.', 10, 0, 3600) },

@@ -24,7 +24,9 @@ export interface BatchPoolOptions {
 }
 
 export class BatchPool<I, R> {
-  readonly #workers: Worker[];
+  /** Started with the first item, so a pool that is never used costs no thread. */
+  #workers: Worker[] = [];
+  readonly #size: number;
   readonly #script: URL;
   /** Control messages by key, replayed to a worker started in place of one that died. */
   readonly #controls = new Map<string, { type: string }>();
@@ -45,7 +47,7 @@ export class BatchPool<I, R> {
     this.#capacity = opts.size * (opts.maxInflight ?? 4);
     this.#name = opts.name;
     this.#script = script;
-    this.#workers = Array.from({ length: opts.size }, (_, i) => this.#start(i));
+    this.#size = opts.size;
   }
 
   #start(slot: number): Worker {
@@ -67,11 +69,10 @@ export class BatchPool<I, R> {
         this.#queue = [];
         return;
       }
-      const next = this.#start(slot);
-      for (const msg of this.#controls.values()) next.postMessage(msg);
-      this.#workers[slot] = next;
+      this.#workers[slot] = this.#start(slot);
       if (this.#queue.length > 0) this.#flush();
     });
+    for (const msg of this.#controls.values()) w.postMessage(msg);
     if (this.#inflight.size === 0) w.unref();
     return w;
   }
@@ -88,6 +89,7 @@ export class BatchPool<I, R> {
   run(item: I): Promise<R> {
     if (this.#closed) return Promise.reject(new Error(`${this.#name} is closed`));
     if (this.#broken) return Promise.reject(this.#broken);
+    if (this.#workers.length === 0) this.#workers = Array.from({ length: this.#size }, (_, i) => this.#start(i));
     return new Promise((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
       if (!this.#scheduled) {

@@ -20,7 +20,8 @@ test('batch pool: every item answered in order, in chunks of at most maxBatch, a
 
 test('batch pool: a worker that dies fails its items and is replaced with its control messages; a closed pool refuses work', async () => {
   const pool = new BatchPool<number, [number, number]>(script, { size: 1, name: 'test pool' });
-  pool.broadcast({ type: 'factor', value: 5 });
+  pool.broadcast({ type: 'factor', value: 5 }); // before the worker exists: kept for it
+  assert.deepEqual(await pool.run(1), [5, 1], 'the worker starts with the first item, and has the factor');
   await new Promise((r) => setTimeout(r, 1100)); // past start-up: a later death is replaced
   await assert.rejects(Promise.all([pool.run(1), pool.run(-1)]), /worker exited \(3\)/);
   assert.deepEqual(await pool.run(2), [10, 1], 'the new worker has the factor');
@@ -38,9 +39,10 @@ test('batch pool: a worker that dies at start-up breaks the pool instead of rest
 test('batch pool: a worker that dies fails only its own batches', async (t) => {
   const pool = new BatchPool<number, [number, number]>(script, { size: 2, maxBatch: 1, name: 'test pool' });
   t.after(() => pool.close());
+  await pool.run(0);
   await new Promise((r) => setTimeout(r, 1100));
-  // One item a message, round robin: -2 (300 ms of work) goes to the first worker, -1
-  // (which ends its thread) to the second, 12 to the first again.
+  // One item a message, round robin: -2 (300 ms of work) goes to one worker, -1 (which
+  // ends its thread) to the other, 12 to the first again.
   const [a, dead, b] = await Promise.allSettled([pool.run(-2), pool.run(-1), pool.run(12)]);
   assert.deepEqual(a, { status: 'fulfilled', value: [-2, 1] }, 'in flight on the other worker when one died');
   assert.equal(dead.status, 'rejected');
