@@ -19,7 +19,6 @@ import { GatewayMetrics } from './metrics.ts';
 import { metadataDocument } from './resource-metadata.ts';
 import { RevocationFeed } from './revocation-feed.ts';
 import { TokenVerifier } from './token-verifier.ts';
-import { VerifierPool } from './verifier-pool.ts';
 import { createMagentoGatewayServices } from './magento/services.ts';
 
 export interface GatewayServerOptions {
@@ -51,9 +50,8 @@ export async function createGatewayServer(rt: Runtime, opts: GatewayServerOption
   const now = () => epochSeconds(rt.clock);
   const metrics = new GatewayMetrics();
   const jwks = new JwksCache({ uri: cfg.jwksUri, ...cfg.jwks, log, now: () => rt.clock.now(), onRefresh: (outcome) => metrics.jwksRefreshes.inc({ outcome }) });
-  const verifierPool = cfg.signatures === 'thread' ? new VerifierPool(1) : undefined;
   const verifier = new TokenVerifier({
-    jwks, issuer: cfg.issuer, algorithms: cfg.algorithms, clockSkew: cfg.clockSkew, maxTokenBytes: cfg.maxTokenBytes, signatures: cfg.signatures, verifierPool,
+    jwks, issuer: cfg.issuer, algorithms: cfg.algorithms, clockSkew: cfg.clockSkew, maxTokenBytes: cfg.maxTokenBytes, signatures: cfg.signatures,
     cacheMax: cfg.tokenCache.max, cacheTtl: cfg.tokenCache.ttl, now, onCache: (hit) => metrics.tokenCache.inc({ result: hit ? 'hit' : 'miss' }),
   });
   const revocations = new RevocationFeed({ bus: rt.bus, repo: rt.repos.revocations, log, pollInterval: cfg.revocation.pollInterval, now, onApplied: (kind) => metrics.revocations.inc({ kind }) });
@@ -134,7 +132,7 @@ export async function createGatewayServer(rt: Runtime, opts: GatewayServerOption
     revocations.stop();
     await reloading.catch(() => undefined);
     await Promise.all([routing.deps.upstreams.close(), ...[...retired].map((u) => u.close())]);
-    await verifierPool?.close();
+    await verifier.close();
     accessLog?.close();
   });
   return { app, identityJwks: identity.jwks, reload, close: () => app.close() };

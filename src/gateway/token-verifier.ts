@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { sha256 } from '../crypto/hash.ts';
 import { verifyInput } from '../crypto/jws.ts';
 import type { JwksCache, VerificationKey } from './jwks-cache.ts';
-import type { VerifierPool } from './verifier-pool.ts';
+import { VerifierPool } from './verifier-pool.ts';
 
 // RFC 9068 access-token verification with node:crypto KeyObjects (synchronous, several
 // times faster than WebCrypto one at a time; see docs/gateway.md for the measurement).
@@ -54,10 +54,8 @@ export interface TokenVerifierOptions {
   /** Epoch seconds. */
   now: () => number;
   onCache?: (hit: boolean) => void;
-  /** `sync`: node:crypto on the event loop; `pool`: WebCrypto on the thread pool; `thread`: the verifier threads. */
+  /** `sync`: node:crypto on the event loop; `pool`: WebCrypto on the thread pool; `thread`: a verifier thread (close() ends it). */
   signatures?: 'sync' | 'pool' | 'thread';
-  /** Required with `signatures: thread`. */
-  verifierPool?: VerifierPool;
 }
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -97,10 +95,17 @@ async function checkSignatureOnPool(alg: string, key: VerificationKey, input: st
 export class TokenVerifier {
   readonly #o: TokenVerifierOptions;
   readonly #cache: LRUCache<string, { claims: AccessClaims; until: number }> | undefined;
+  readonly #thread: VerifierPool | undefined;
 
   constructor(opts: TokenVerifierOptions) {
     this.#o = opts;
     this.#cache = opts.cacheMax > 0 ? new LRUCache({ max: opts.cacheMax }) : undefined;
+    this.#thread = opts.signatures === 'thread' ? new VerifierPool(1) : undefined;
+  }
+
+  /** Ends the verifier thread, if any. */
+  async close(): Promise<void> {
+    await this.#thread?.close();
   }
 
   /** Verifies a bearer token for `resource`; throws TokenError. */
@@ -123,6 +128,13 @@ export class TokenVerifier {
     return { claims, hash };
   }
 
+  /** `sig`: the base64url signature part. Where it is checked is `signatures`. */
+  #checkSignature(alg: string, key: VerificationKey, input: string, sig: string): boolean | Promise<boolean> {
+    if (this.#thread) return this.#thread.verify(alg, key.kid, key.key, input, sig);
+    if (this.#o.signatures === 'pool') return checkSignatureOnPool(alg, key, input, Buffer.from(sig, 'base64url'));
+    return verifyInput(alg, key.key, input, Buffer.from(sig, 'base64url'));
+  }
+
   async #verifyJws(token: string, now: number): Promise<AccessClaims> {
     const parts = token.split('.');
     if (parts.length !== 3 || !parts.every((p) => B64URL.test(p))) throw invalid('malformed_token');
@@ -137,11 +149,7 @@ export class TokenVerifier {
     const key = this.#o.jwks.peek(kid) ?? await this.#o.jwks.get(kid);
     if (!key) throw invalid('unknown_kid');
     if ((key.alg !== undefined && key.alg !== alg) || !KEY_TYPES[alg]!(key)) throw invalid('alg_key_mismatch');
-    const input = `${h}.${p}`;
-    const ok = this.#o.verifierPool ? await this.#o.verifierPool.verify(alg, key.key, input, s)
-      : this.#o.signatures === 'pool' ? await checkSignatureOnPool(alg, key, input, Buffer.from(s, 'base64url'))
-      : verifyInput(alg, key.key, input, Buffer.from(s, 'base64url'));
-    if (!ok) throw invalid('bad_signature');
+    if (!(await this.#checkSignature(alg, key, `${h}.${p}`, s))) throw invalid('bad_signature');
     const c = decodeJson(p, 'payload');
     const skew = this.#o.clockSkew;
     if (c.iss !== this.#o.issuer) throw invalid('wrong_issuer');

@@ -3,15 +3,15 @@ import { BatchPool } from '../platform/batch-pool.ts';
 import type { VerifierKey, VerifyItem } from './verifier-worker.ts';
 
 /**
- * Signature checks on worker threads (verifier-worker.ts) for `gateway.signatures:
- * thread`: with a fresh token on most requests, the event loop pays for a share of a
- * message instead of an ES256 verification. Each key goes to the workers once, before
- * the first batch that needs it (messages to a worker keep their order).
+ * Signature checks on a worker thread (verifier-worker.ts) for `gateway.signatures:
+ * thread`: the event loop pays for a share of a message instead of a verification.
+ * Keys go to the thread by kid, once, before the first batch that needs them (messages
+ * to a worker keep their order). A JWKS refresh builds new KeyObjects for the same keys;
+ * those are compared by value and not sent again, so nothing grows with refreshes.
  */
 export class VerifierPool {
   readonly #pool: BatchPool<VerifyItem, boolean>;
-  readonly #ids = new WeakMap<KeyObject, number>();
-  #lastId = 0;
+  readonly #sent = new Map<string, KeyObject>();
 
   constructor(size = 1) {
     // 8 ES256 verifications ≈ 0.6 ms of a core here.
@@ -19,14 +19,13 @@ export class VerifierPool {
   }
 
   /** `sig` is the JWS's base64url signature part. */
-  verify(alg: string, key: KeyObject, input: string, sig: string): Promise<boolean> {
-    let id = this.#ids.get(key);
-    if (id === undefined) {
-      id = ++this.#lastId;
-      this.#ids.set(key, id);
-      this.#pool.broadcast<VerifierKey>({ type: 'key', id, key }, `key ${id}`);
+  verify(alg: string, kid: string, key: KeyObject, input: string, sig: string): Promise<boolean> {
+    const sent = this.#sent.get(kid);
+    if (sent !== key) {
+      if (sent === undefined || !sent.equals(key)) this.#pool.broadcast<VerifierKey>({ type: 'key', kid, key }, `key ${kid}`);
+      this.#sent.set(kid, key);
     }
-    return this.#pool.run({ key: id, alg, input, sig });
+    return this.#pool.run({ kid, alg, input, sig });
   }
 
   close(): Promise<void> {

@@ -9,7 +9,9 @@ import { Worker } from 'node:worker_threads';
 // Worker scripts answer with serveBatches() (batch-worker.ts).
 
 export type BatchMessage<I> = { type: 'batch'; id: number; items: I[] };
-export type BatchReply<R> = { id: number; results: R[] };
+export type BatchResults<R> = { id: number; results: R[] };
+/** A batch's results, or `ready` once the worker script has loaded. */
+export type BatchReply<R> = BatchResults<R> | { type: 'ready' };
 
 interface Pending<I, R> { item: I; resolve(r: R): void; reject(err: Error): void }
 
@@ -21,6 +23,8 @@ export interface BatchPoolOptions {
   maxInflight?: number;
   /** Names the pool in errors. */
   name: string;
+  /** Handed to every worker at start (`workerData`). */
+  workerData?: unknown;
 }
 
 export class BatchPool<I, R> {
@@ -35,6 +39,7 @@ export class BatchPool<I, R> {
   readonly #maxBatch: number;
   readonly #capacity: number;
   readonly #name: string;
+  readonly #workerData: unknown;
   #queue: Array<Pending<I, R>> = [];
   #scheduled = false;
   #next = 0;
@@ -48,22 +53,25 @@ export class BatchPool<I, R> {
     this.#name = opts.name;
     this.#script = script;
     this.#size = opts.size;
+    this.#workerData = opts.workerData;
   }
 
   #start(slot: number): Worker {
-    const w = new Worker(this.#script);
-    const started = performance.now();
-    w.on('message', (reply: BatchReply<R>) => this.#settle(reply));
+    const w = new Worker(this.#script, { workerData: this.#workerData });
+    let ready = false;
+    w.on('message', (reply: BatchReply<R>) => {
+      if ('type' in reply) ready = true; else this.#settle(reply);
+    });
     w.on('error', (err) => this.#fail(err, slot));
     // A worker that ends (crash, exit, out of memory) fails what is in flight and is
     // replaced, with the control messages it had, so the pool keeps working — unless it
-    // died within a second of starting (a script that cannot load): then the pool is
-    // broken and refuses work, rather than restart it in a loop.
+    // ended before its script had loaded: then it would only do so again, and the pool
+    // is broken and refuses work rather than restart it in a loop.
     w.on('exit', (code) => {
       if (this.#closed) return;
       const err = new Error(`${this.#name}: worker exited (${code})`);
       this.#fail(err, slot);
-      if (performance.now() - started < 1000) {
+      if (!ready) {
         this.#broken = err;
         for (const p of this.#queue) p.reject(err);
         this.#queue = [];
@@ -114,7 +122,7 @@ export class BatchPool<I, R> {
     }
   }
 
-  #settle(reply: BatchReply<R>): void {
+  #settle(reply: BatchResults<R>): void {
     const batch = this.#inflight.get(reply.id)?.batch;
     if (!batch) return;
     this.#inflight.delete(reply.id);
@@ -133,11 +141,19 @@ export class BatchPool<I, R> {
     if (this.#inflight.size === 0) for (const w of this.#workers) w.unref();
   }
 
+  /** Fails what has not been answered; each worker finishes its batch, runs its own close and ends. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#fail(new Error(`${this.#name} closed`));
     for (const p of this.#queue) p.reject(new Error(`${this.#name} closed`));
     this.#queue = [];
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    await Promise.all(this.#workers.map((w) => new Promise<void>((resolve) => {
+      if (w.threadId === -1) return resolve(); // already ended
+      w.once('exit', () => resolve());
+      w.ref();
+      w.postMessage({ type: 'close' });
+      // A worker stuck in a batch is not waited for forever.
+      setTimeout(() => void w.terminate(), 2000).unref();
+    })));
   }
 }

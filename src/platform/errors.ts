@@ -1,24 +1,19 @@
 // One protocol error type. Subclasses are named after the RFC error code; the
 // `description` is public text, the `cause` is private detail for the log only.
 
-type Opts = { cause?: unknown; headers?: Record<string, string>; claimedClientId?: string };
-
 export class OAuthError extends Error {
   readonly error: string;
   readonly status: number;
   readonly description: string;
   /** Extra response headers, e.g. WWW-Authenticate for invalid_client. */
   readonly headers: Record<string, string>;
-  /** The client_id a request claimed when authenticating it failed: for the audit log only. */
-  readonly claimedClientId: string | undefined;
 
-  constructor(error: string, status: number, description: string, options?: Opts) {
+  constructor(error: string, status: number, description: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
     super(`${error}: ${description}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.error = error;
     this.status = status;
     this.description = description;
     this.headers = options?.headers ?? {};
-    this.claimedClientId = options?.claimedClientId;
   }
 
   toJSON(): { error: string; error_description: string } {
@@ -26,10 +21,14 @@ export class OAuthError extends Error {
   }
 }
 
+type Opts = { cause?: unknown; headers?: Record<string, string> };
+
 export class InvalidRequest extends OAuthError {
   constructor(description: string, opts?: Opts) { super('invalid_request', 400, description, opts); }
 }
 export class InvalidClient extends OAuthError {
+  /** The registered client the failed authentication named (set by the authenticator): for the audit log only. */
+  claimedClientId: string | undefined;
   constructor(description: string, opts?: Opts) { super('invalid_client', 401, description, opts); }
 }
 export class InvalidGrant extends OAuthError {

@@ -96,8 +96,11 @@ test('token endpoint errors follow RFC 6749 §5.2 exactly', async (t) => {
     assert.ok(wrongSecret.length > 0, 'wrong-secret refusals are audited');
     assert.ok(wrongSecret.every((r) => r.client_id === null));
     assert.ok(wrongSecret.some((r) => JSON.parse(r.detail!).claimed_client_id === client.clientId));
+    // An unknown id is the caller's text (perhaps a secret in the wrong field): not stored.
     const unknownClient = refused.find((r) => r.detail?.includes('"cause":"unknown client"'));
-    assert.equal(JSON.parse(unknownClient!.detail!).claimed_client_id, 'agt_nobody');
+    assert.ok(unknownClient, 'an unknown-client refusal is audited');
+    assert.equal(JSON.parse(unknownClient.detail!).claimed_client_id, undefined);
+    assert.ok(!refused.some((r) => r.detail?.includes('agt_nobody')), 'the unknown id appears nowhere in the audit log');
     const issued = await srv.rt.repos.auditEvents.query({ action: 'token.issued', clientId: client.clientId });
     assert.equal(issued.length, 2);
     assert.equal(issued[0]!.subject, client.clientId);

@@ -22,14 +22,14 @@ test('batch pool: a worker that dies fails its items and is replaced with its co
   const pool = new BatchPool<number, [number, number]>(script, { size: 1, name: 'test pool' });
   pool.broadcast({ type: 'factor', value: 5 }); // before the worker exists: kept for it
   assert.deepEqual(await pool.run(1), [5, 1], 'the worker starts with the first item, and has the factor');
-  await new Promise((r) => setTimeout(r, 1100)); // past start-up: a later death is replaced
+  // Loaded and answering, so a death now is a crash: the worker is replaced.
   await assert.rejects(Promise.all([pool.run(1), pool.run(-1)]), /worker exited \(3\)/);
   assert.deepEqual(await pool.run(2), [10, 1], 'the new worker has the factor');
   await pool.close();
   await assert.rejects(pool.run(1), /test pool is closed/);
 });
 
-test('batch pool: a worker that dies at start-up breaks the pool instead of restarting in a loop', async () => {
+test('batch pool: a worker whose script cannot load breaks the pool instead of restarting in a loop', async () => {
   const pool = new BatchPool<number, number>(new URL('./fixtures/batch-broken-worker.ts', import.meta.url), { size: 1, name: 'broken pool' });
   await assert.rejects(pool.run(1), /cannot start|broken pool: worker exited/, 'the first caller learns why');
   await assert.rejects(pool.run(2), /broken pool: worker exited/);
@@ -40,7 +40,6 @@ test('batch pool: a worker that dies fails only its own batches', async (t) => {
   const pool = new BatchPool<number, [number, number]>(script, { size: 2, maxBatch: 1, name: 'test pool' });
   t.after(() => pool.close());
   await pool.run(0);
-  await new Promise((r) => setTimeout(r, 1100));
   // One item a message, round robin: -2 (300 ms of work) goes to one worker, -1 (which
   // ends its thread) to the other, 12 to the first again.
   const [a, dead, b] = await Promise.allSettled([pool.run(-2), pool.run(-1), pool.run(12)]);

@@ -77,14 +77,11 @@ export class ClientAuthenticator {
   async authenticate(request: FastifyRequest, form: FormParams, endpointUrl: string): Promise<AuthenticatedClient> {
     const p = presented(request, form);
     const headers = p.method === 'client_secret_basic' ? BASIC_CHALLENGE : undefined;
-    // The claimed id goes to the audit log (attempts against one client stand out there);
-    // it is the caller's text, so it is cut short.
-    const claimedClientId = p.clientId?.slice(0, 100);
-    const fail = (description: string, cause: string) => new InvalidClient(description, { cause, claimedClientId, ...(headers ? { headers } : {}) });
+    const fail = (description: string, cause: string) => new InvalidClient(description, { cause, ...(headers ? { headers } : {}) });
     if (!p.clientId) throw fail('client authentication failed', 'no client id');
     const locked = await this.#limiter.lockedFor(p.clientId);
     if (locked > 0) {
-      throw new OAuthError('invalid_client', 429, 'too many failed authentication attempts; try again later', { headers: { 'retry-after': String(locked) }, cause: 'locked', claimedClientId });
+      throw new OAuthError('invalid_client', 429, 'too many failed authentication attempts; try again later', { headers: { 'retry-after': String(locked) }, cause: 'locked' });
     }
     const client = await this.#clients.get(p.clientId);
     try {
@@ -97,7 +94,13 @@ export class ClientAuthenticator {
       }
       return { client, method: p.method };
     } catch (err) {
-      if (err instanceof InvalidClient) await this.#limiter.fail(p.clientId);
+      if (err instanceof InvalidClient) {
+        // A registered client's id goes to the audit log with the failure, so attempts
+        // against one client stand out there. An unknown id is not recorded: it is
+        // whatever the caller typed — a secret pasted into the wrong field, say.
+        if (client) err.claimedClientId = client.clientId;
+        await this.#limiter.fail(p.clientId);
+      }
       throw err;
     }
   }

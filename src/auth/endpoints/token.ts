@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { epochSeconds } from '../../platform/clock.ts';
-import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../../platform/errors.ts';
+import { InvalidClient, InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../../platform/errors.ts';
 import { grants } from '../grants/index.ts';
 import { formOf } from '../request/form.ts';
 import type { AuthServices } from '../services.ts';
@@ -34,7 +34,7 @@ export function registerTokenEndpoint(app: FastifyInstance, s: AuthServices): vo
     } catch (err) {
       if (err instanceof OAuthError) {
         const cause = err.cause === undefined ? undefined : err.cause instanceof Error ? err.cause.message : String(err.cause);
-        rt.audit.record({ time: epochSeconds(rt.clock), requestId: request.id, action: 'token.refused', outcome: 'failure', clientId, reason: err.error, detail: { grant_type: grantType?.slice(0, 100), description: err.description, ...(cause ? { cause } : {}), ...(clientId === undefined && err.claimedClientId !== undefined ? { claimed_client_id: err.claimedClientId } : {}) } });
+        rt.audit.record({ time: epochSeconds(rt.clock), requestId: request.id, action: 'token.refused', outcome: 'failure', clientId, reason: err.error, detail: { grant_type: grantType?.slice(0, 100), description: err.description, ...(cause ? { cause } : {}), ...(err instanceof InvalidClient && err.claimedClientId !== undefined ? { claimed_client_id: err.claimedClientId } : {}) } });
       }
       throw err;
     }
